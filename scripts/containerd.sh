@@ -163,6 +163,17 @@ clean_tasks() {
   done
 }
 
+# A shim's socket is /run/containerd/s/sha256("<grpc address>/<ns>/<id>") in
+# containerd 1.6; a shim that was killed cannot remove it. Prints those paths.
+shim_sockets() {
+  local ns id
+  for ns in "$@"; do
+    for id in $(CTR_TIMEOUT=10 ctr_ -n "$ns" containers ls -q 2>/dev/null); do
+      printf '/run/containerd/s/%s\n' "$(printf '%s' "$ADDRESS/$ns/$id" | sha256sum | cut -d' ' -f1)"
+    done
+  done
+}
+
 # Shims started by this containerd carry "-address $ADDRESS" in their argv.
 kill_our_shims() {
   local f pid
@@ -204,10 +215,13 @@ unmount_ours() {
 }
 
 cmd_down() {
-  local pid namespaces
+  local pid namespaces sockets s
   pid="$(running_pid)"
   namespaces="$(our_namespaces)"
+  sockets=""
   if [ -n "$pid" ]; then
+    # shellcheck disable=SC2086
+    sockets="$(shim_sockets $namespaces)"
     # shellcheck disable=SC2086
     clean_tasks $namespaces
     kill -TERM "$pid" 2>/dev/null || true
@@ -216,6 +230,7 @@ cmd_down() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   kill_our_shims
+  for s in $sockets; do if [ -S "$s" ]; then rm -f "$s"; fi; done
   # shellcheck disable=SC2086
   clean_cgroups $namespaces
   unmount_ours

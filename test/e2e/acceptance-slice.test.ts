@@ -19,13 +19,15 @@ const skip = whyNotReady(runtime);
 if (skip) console.log(`# acceptance-slice skipped: ${skip}`);
 
 const SIGKILL = 9;
-const TEST_TIMEOUT = 120_000;
+/** Per-test options: bounded, and skipped with the reason when the machine lacks something. */
+const opts = (timeout = 120_000) => ({ timeout, skip: skip ?? false });
 
-describe(`acceptance slice with runtime ${runtime}`, { skip: skip ?? false }, () => {
+describe(`acceptance slice with runtime ${runtime}`, () => {
   let ctd: Containerd;
   let api: ContainerdClient;
 
   before(async () => {
+    if (skip) return;
     ctd = await startContainerd({ name: 'acceptance' });
     api = new ContainerdClient({ address: ctd.address, namespace: ctd.namespace });
   });
@@ -37,7 +39,7 @@ describe(`acceptance slice with runtime ${runtime}`, { skip: skip ?? false }, ()
 
   const runArgs = (...rest: string[]) => ['run', '--runtime', runtime, ...rest];
 
-  it('ctr run --rm passes stdout and stderr through and returns the exit code', { timeout: TEST_TIMEOUT }, async () => {
+  it('ctr run --rm passes stdout and stderr through and returns the exit code', opts(), async () => {
     const id = uniqueId('a');
     try {
       const r = await ctd.ctr(runArgs('--rm', image, id, 'sh', '-c', 'echo out; echo err >&2; exit 3'), { timeoutMs: 30_000 });
@@ -51,7 +53,7 @@ describe(`acceptance slice with runtime ${runtime}`, { skip: skip ?? false }, ()
     }
   });
 
-  it('ctr task kill ends a detached task with its exit status (SIGTERM trap -> 7, SIGKILL -> 137)', { timeout: TEST_TIMEOUT }, async () => {
+  it('ctr task kill ends a detached task with its exit status (SIGTERM trap -> 7, SIGKILL -> 137)', opts(), async () => {
     const term = uniqueId('b-term');
     const killed = uniqueId('b-kill');
     try {
@@ -89,7 +91,7 @@ describe(`acceptance slice with runtime ${runtime}`, { skip: skip ?? false }, ()
     }
   });
 
-  it('Tasks.Create holds the program until Tasks.Start, then runs it as PID 1 with the spec\'s hostname and cgroup', { timeout: TEST_TIMEOUT }, async () => {
+  it('Tasks.Create holds the program until Tasks.Start, then runs it as PID 1 with the spec\'s hostname and cgroup', opts(), async () => {
     const id = uniqueId('c');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsshim-e2e-'));
     const readers: net.Socket[] = [];
@@ -150,7 +152,7 @@ describe(`acceptance slice with runtime ${runtime}`, { skip: skip ?? false }, ()
     }
   });
 
-  it('20 sequential and 10 parallel ctr run --rm leave no shim, mount, cgroup, socket or state behind', { timeout: 300_000 }, async () => {
+  it('20 sequential and 10 parallel ctr run --rm leave no shim, mount, cgroup, socket or state behind', opts(300_000), async () => {
     const ids: string[] = [];
     const sockets = new Set<string>();
     const taskDir = path.join(ctd.state, 'io.containerd.runtime.v2.task', ctd.namespace);
@@ -197,7 +199,7 @@ describe(`acceptance slice with runtime ${runtime}`, { skip: skip ?? false }, ()
     }
   });
 
-  it('kill -9 of the shim lets containerd clean up the task, its processes, rootfs mount, cgroup and state', { timeout: TEST_TIMEOUT }, async (t) => {
+  it('kill -9 of the shim lets containerd clean up the task, its processes, rootfs mount, cgroup and state', opts(), async (t) => {
     const id = uniqueId('e');
     let socket: string | undefined;
     try {
@@ -236,7 +238,7 @@ describe(`acceptance slice with runtime ${runtime}`, { skip: skip ?? false }, ()
     }
   });
 
-  it('the shim survives random bytes, an oversize length header and an unknown ttrpc method', { timeout: TEST_TIMEOUT }, async () => {
+  it('the shim survives random bytes, an oversize length header and an unknown ttrpc method', opts(), async () => {
     const id = uniqueId('f');
     try {
       assert.equal((await ctd.ctr(runArgs('-d', image, id, 'sleep', '1000'))).code, 0);
