@@ -10,15 +10,17 @@
 #
 # Environment:
 #   TSSHIM_CTD_NAME  instance name; "" (default) uses .work/containerd and
-#                    /run/tsshim-test, NAME uses .work/containerd/NAME and
-#                    /run/tsshim-test/NAME, so test files can run their own.
+#                    /run/tsshim-test/<checkout>, NAME uses .work/containerd/NAME
+#                    and /run/tsshim-test/<checkout>/NAME, so test files can run
+#                    their own. <checkout> is a short hash of this checkout's
+#                    path: two clones never share sockets or state.
 #   TSSHIM_NS        containerd namespace(s) to import the image into
 #                    (space-separated, default "tsshim")
 #   TSSHIM_IMAGE     image name (default docker.io/library/busybox:tsshim)
 #
 # Layout of one instance:
 #   .work/containerd[/NAME]/config.toml, containerd.log, containerd.pid, root/, opt/
-#   /run/tsshim-test[/NAME]/containerd.sock, containerd.ttrpc.sock, state/
+#   /run/tsshim-test/<checkout>[/NAME]/containerd.sock, containerd.ttrpc.sock, state/
 # Both up and down are safe to run twice. down touches only processes started
 # by this instance (its pid file, shims whose argv names its socket), mounts
 # under its own root/state, and cgroups of its own namespaces named *tsshim*.
@@ -29,7 +31,8 @@ case "$NAME" in
   */* | .* ) echo "containerd.sh: bad TSSHIM_CTD_NAME '$NAME'" >&2; exit 2 ;;
 esac
 BASE="$REPO/.work/containerd${NAME:+/$NAME}"
-RUN="/run/tsshim-test${NAME:+/$NAME}"
+CHECKOUT="$(printf '%s' "$REPO" | sha256sum | cut -c1-8)"
+RUN="/run/tsshim-test/$CHECKOUT${NAME:+/$NAME}"
 CONFIG="$BASE/config.toml"
 LOG="$BASE/containerd.log"
 PIDFILE="$BASE/containerd.pid"
@@ -243,7 +246,7 @@ cmd_down() {
   for ns in $namespaces; do
     case "$ns" in *tsshim*) rmdir "/run/containerd/runc/$ns" "/run/containerd/tsshim/$ns" 2>/dev/null || true ;; esac
   done
-  [ -n "$NAME" ] && rmdir "$RUN" 2>/dev/null || true
+  rmdir "$RUN" "/run/tsshim-test/$CHECKOUT" /run/tsshim-test 2>/dev/null || true
   echo "containerd.sh: down${pid:+ (stopped pid $pid)}" >&2
 }
 

@@ -3,12 +3,13 @@
 // the cleanup and the image import), plus a bounded `ctr` runner and probes of
 // what a container leaves on the host (shim processes, mounts, cgroups, state).
 //
-// Each instance gets its own paths and namespace:
+// Each instance gets its own paths and namespace, named <test file>-<pid of
+// the test process>, so two runs of the suite in one checkout never meet:
 //   .work/containerd/<name>/{config.toml,containerd.log,root/}
-//   /run/tsshim-test/<name>/{containerd.sock,containerd.ttrpc.sock,state/}
+//   /run/tsshim-test/<checkout>/<name>/{containerd.sock,containerd.ttrpc.sock,state/}
 //   namespace tsshim-<name>, so ctr's cgroup path /<namespace>/<id> names the project.
-// startContainerd() first runs `down` for the same name, which clears what a
-// crashed earlier run left behind.
+// startContainerd() first runs `down` for every instance whose test process
+// is gone, which clears what a crashed earlier run left behind.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -96,7 +97,7 @@ export function run(cmd: string, args: string[], opts: CtrOptions & { env?: Node
 }
 
 export interface StartOptions {
-  /** Instance name: paths /run/tsshim-test/<name>, .work/containerd/<name>. Default: the calling test file's name. */
+  /** Instance name prefix (default: the calling test file's name); the test process's pid is appended. */
   name?: string;
   /** containerd namespace; default tsshim-<name>. */
   namespace?: string;
@@ -154,14 +155,29 @@ function parseEnv(text: string): Record<string, string> {
   return out;
 }
 
+/** Stops and removes instances (named <prefix>-<pid>) whose test process no longer exists. */
+async function sweepStale(): Promise<void> {
+  const base = path.join(REPO_ROOT, '.work/containerd');
+  let dirs: string[] = [];
+  try { dirs = fs.readdirSync(base); } catch { return; }
+  for (const name of dirs) {
+    const owner = /-(\d+)$/.exec(name);
+    if (!owner || !fs.existsSync(path.join(base, name, 'config.toml'))) continue;
+    if (fs.existsSync(`/proc/${owner[1]}`)) continue;
+    const env = { ...process.env, TSSHIM_CTD_NAME: name };
+    const down = await run(CONTAINERD_SH, ['down'], { env, timeoutMs: 120_000 });
+    if (down.code === 0) fs.rmSync(path.join(base, name), { recursive: true, force: true });
+  }
+}
+
 export async function startContainerd(opts: StartOptions = {}): Promise<Containerd> {
-  const name = (opts.name ?? callerName()).replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40);
+  const prefix = (opts.name ?? callerName()).replace(/[^A-Za-z0-9-]/g, '-').slice(0, 30);
+  const name = `${prefix}-${process.pid}`;
   const namespace = opts.namespace ?? `tsshim-${name}`;
   const env = { ...process.env, TSSHIM_CTD_NAME: name, TSSHIM_NS: namespace, TSSHIM_IMAGE: image };
   const timeoutMs = opts.timeoutMs ?? 90_000;
 
-  const stale = await run(CONTAINERD_SH, ['down'], { env, timeoutMs });
-  if (stale.code !== 0) throw new Error(`containerd.sh down (stale ${name}) failed: ${stale.stderr}`);
+  await sweepStale();
   live.add(name);
   const up = await run(CONTAINERD_SH, ['up'], { env, timeoutMs });
   if (up.code !== 0) {
