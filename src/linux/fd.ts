@@ -63,3 +63,11 @@ function makedev(major: number, minor: number): bigint {
   const mi = BigInt(minor);
   return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
 }
+
+const LOCK_EX = 2;
+const LOCK_NB = 4;
+
+/** Takes an exclusive flock without waiting; false when someone else holds it. */
+export function tryLock(fd: number): boolean {
+  return c.flock(fd, LOCK_EX | LOCK_NB) === 0;
+}

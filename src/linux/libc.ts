@@ -56,4 +56,5 @@ export const c = {
   close_range: lib.func('int close_range(unsigned int first, unsigned int last, int flags)'),
   mkfifo: lib.func('int mkfifo(const char *path, uint32_t mode)'),
   mknod: lib.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
+  flock: lib.func('int flock(int fd, int operation)'),
 };
