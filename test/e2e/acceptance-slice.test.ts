@@ -213,10 +213,11 @@ describe(`acceptance slice with runtime ${runtime}`, () => {
       assert.ok(cgroupDirs(`/${ctd.namespace}/${id}`).length > 0, 'cgroup exists while running');
       assert.ok(fs.existsSync(stateDir), `runtime state dir ${stateDir} exists while running`);
       const shims = shimPids(ctd, id);
-      assert.equal(shims.length, 1, `exactly one shim process for ${id}: ${shims}`);
+      // One process for the Go shim; a launcher that does not exec could add a second.
+      assert.ok(shims.length >= 1 && shims.length <= 2, `the shim process(es) for ${id}: ${shims}`);
       socket = shimSocket(ctd.bundle(id));
 
-      process.kill(shims[0], 'SIGKILL');
+      for (const pid of shims) process.kill(pid, 'SIGKILL');
 
       const gone = await waitFor(async () => !(await ctd.tasks()).some((t) => t.id === id), 15_000, 250);
       if (!gone) {
