@@ -20,7 +20,8 @@
 #
 # Layout of one instance:
 #   .work/containerd[/NAME]/config.toml, containerd.log, containerd.pid, root/, opt/
-#   /run/tsshim-test/<checkout>[/NAME]/containerd.sock, containerd.ttrpc.sock, state/
+#   /run/tsshim-test/<checkout>[/NAME]/containerd.sock, containerd.ttrpc.sock, state/,
+#       fifo/ (for ctr --fifo-dir)
 # Both up and down are safe to run twice. down touches only processes started
 # by this instance (its pid file, shims whose argv names its socket), mounts
 # under its own root/state, and cgroups of its own namespaces named *tsshim*.
@@ -241,7 +242,7 @@ cmd_down() {
     echo "containerd.sh: mounts remain under $ROOT or $STATE; not removing them" >&2
     return 1
   fi
-  rm -rf --one-file-system "$ROOT" "$STATE" "$BASE/opt"
+  rm -rf --one-file-system "$ROOT" "$STATE" "$BASE/opt" "$RUN/fifo"
   rm -f "$ADDRESS" "$TTRPC_ADDRESS" "$PIDFILE"
   for ns in $namespaces; do
     case "$ns" in *tsshim*) rmdir "/run/containerd/runc/$ns" "/run/containerd/tsshim/$ns" 2>/dev/null || true ;; esac

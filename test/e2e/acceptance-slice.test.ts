@@ -37,7 +37,7 @@ describe(`acceptance slice with runtime ${runtime}`, () => {
     await ctd?.stop();
   });
 
-  const runArgs = (...rest: string[]) => ['run', '--runtime', runtime, ...rest];
+  const runArgs = (...rest: string[]) => ['run', '--runtime', runtime, '--fifo-dir', ctd.fifoDir, ...rest];
 
   it('ctr run --rm passes stdout and stderr through and returns the exit code', opts(), async () => {
     const id = uniqueId('a');

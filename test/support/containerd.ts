@@ -115,6 +115,8 @@ export interface Containerd {
   root: string;
   state: string;
   logPath: string;
+  /** For `ctr run --fifo-dir`: ctr leaves its FIFOs when a task is never deleted normally (dead shim). */
+  fifoDir: string;
   /** ctr --address … --namespace … ARGS, bounded by timeoutMs (default 60 s). */
   ctr(args: string[], opts?: CtrOptions): Promise<CtrResult>;
   /** `ctr task ls`, parsed. */
@@ -198,6 +200,7 @@ export async function startContainerd(opts: StartOptions = {}): Promise<Containe
     root: vars.TSSHIM_CTD_ROOT,
     state,
     logPath,
+    fifoDir: path.join(path.dirname(address), 'fifo'),
     ctr: (args, o = {}) => run('ctr', ['--address', address, '--namespace', namespace, ...args], o),
     async tasks() {
       const r = await ctd.ctr(['task', 'ls'], { timeoutMs: 20_000 });
