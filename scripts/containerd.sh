@@ -133,12 +133,14 @@ cmd_up() {
     command -v containerd >/dev/null || { echo "containerd.sh: containerd not installed (run scripts/setup.sh)" >&2; exit 1; }
     write_config
     : >"$LOG"
+    rm -f "$PIDFILE"
     # setsid: its own session, so a terminal's ^C or the caller's process group
     # does not reach it; the sh writes its own pid, then becomes containerd.
-    PATH="$REPO/shim-bin:$PATH" setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$PIDFILE" \
+    # NODE_TEST_CONTEXT (set by node --test) must not reach the shims, which are Node programs too.
+    env -u NODE_TEST_CONTEXT PATH="$REPO/shim-bin:$PATH" setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$PIDFILE" \
       containerd --config "$CONFIG" </dev/null >>"$LOG" 2>&1 &
-    for _ in $(seq 1 50); do [ -s "$PIDFILE" ] && break; sleep 0.02; done
-    pid="$(cat "$PIDFILE")"
+    for _ in $(seq 1 250); do [ -s "$PIDFILE" ] && break; sleep 0.02; done
+    pid="$(cat "$PIDFILE" 2>/dev/null)" || { echo "containerd.sh: containerd did not start (no pid file)" >&2; exit 1; }
     wait_ready "$pid"
   fi
   import_image
