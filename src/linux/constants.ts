@@ -41,6 +41,7 @@ export const O_RDONLY = 0x0;
 export const O_WRONLY = 0x1;
 export const O_RDWR = 0x2;
 export const O_CREAT = 0x40;
+export const O_APPEND = 0x400;
 export const O_NOCTTY = 0x100;
 export const O_NONBLOCK = 0x800;
 export const O_DIRECTORY = 0x10000;
