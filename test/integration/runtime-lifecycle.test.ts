@@ -2,7 +2,7 @@
 // the exec.fifo gate, without containerd.
 import { test, before, after } from 'node:test';
 import assert = require('node:assert/strict');
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Runtime } from '../../src/runtime/runtime';
@@ -47,7 +47,7 @@ after(() => {
   rmSync(work, { recursive: true, force: true });
   for (const h of readdirSync('/sys/fs/cgroup')) {
     try {
-      rmSync(join('/sys/fs/cgroup', h, CG), { recursive: false });
+      rmdirSync(join('/sys/fs/cgroup', h, CG));
     } catch {
       // not there
     }
