@@ -9,8 +9,11 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-/** proto/ of the repo, from dist/test/support or test/support. */
-const PROTO_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../proto' : '../../proto');
+/** The repo root, from dist/test/support or test/support. */
+const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..');
+// containerd's client-side services live with the tests (the shim never
+// serves or calls them); the types they import come from proto/.
+const PROTO_DIRS = [path.join(ROOT, 'test/proto'), path.join(ROOT, 'proto')];
 
 export interface Timestamp { seconds: number; nanos: number }
 export interface Any { type_url: string; value: Buffer }
@@ -53,7 +56,7 @@ function services(): grpc.GrpcObject {
   if (!loaded) {
     const def = protoLoader.loadSync(
       ['containerd/services/tasks/v1/tasks.proto', 'containerd/services/containers/v1/containers.proto'],
-      { includeDirs: [PROTO_DIR], keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true },
+      { includeDirs: PROTO_DIRS, keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true },
     );
     loaded = grpc.loadPackageDefinition(def);
   }
@@ -63,7 +66,7 @@ function services(): grpc.GrpcObject {
 function serviceCtor(dotted: string): grpc.ServiceClientConstructor {
   let node: unknown = services();
   for (const part of dotted.split('.')) node = (node as Record<string, unknown>)[part];
-  if (typeof node !== 'function') throw new Error(`tasks-grpc: ${dotted} not found in proto/`);
+  if (typeof node !== 'function') throw new Error(`tasks-grpc: ${dotted} not found in test/proto/`);
   return node as grpc.ServiceClientConstructor;
 }
 
