@@ -56,6 +56,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$list_sum" ] ||
   say "tsc -p ."
   rm -f "$stamp"
   node_modules/.bin/tsc -p .
+  scripts/bundle.sh
   mkdir -p dist
   echo "$list_sum" >"$stamp"
 fi

@@ -8,7 +8,7 @@
 // its own pid namespace before anything else can spawn.
 import { join } from 'node:path';
 import { Socket } from 'node:net';
-import { writeSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import { CLONE_NEWPID, O_CLOEXEC, O_RDONLY, O_RDWR } from '../linux/constants';
 import { open, close, pipe } from '../linux/fd';
 import { unshare, setns, setnsPath } from '../linux/namespaces';
@@ -78,13 +78,18 @@ export class InitHandle {
 }
 
 export class InitLauncher {
-  private readonly script: string;
+  private readonly argv: string[];
   private readonly selfPidNs: number;
   private readonly devNull: number;
   private warm: InitHandle | null = null;
 
   constructor(private readonly logFd = 2) {
-    this.script = join(__dirname, 'main.js');
+    // Bundled (dist/bundle/shim.js): the init bundle sits beside it and runs
+    // through the code-cache loader; unbundled (dist/src, tests): main.js.
+    const bundled = join(__dirname, 'init.js');
+    this.argv = existsSync(bundled)
+      ? ['tsshim-init', join(__dirname, '../src/boot/boot.js'), bundled]
+      : ['tsshim-init', join(__dirname, 'main.js')];
     this.selfPidNs = open('/proc/self/ns/pid', O_RDONLY | O_CLOEXEC);
     this.devNull = open('/dev/null', O_RDWR | O_CLOEXEC);
   }
@@ -126,7 +131,7 @@ export class InitLauncher {
       try {
         pid = spawn({
           path: process.execPath,
-          argv: ['tsshim-init', this.script],
+          argv: this.argv,
           env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
           fds: [this.devNull, this.devNull, this.logFd, reqRead, repWrite],
           setsid: true,

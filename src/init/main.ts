@@ -29,6 +29,7 @@ function readRequest(): InitRequest | null {
 }
 
 function main(): void {
+  if (process.env.TSSHIM_BUILD_CODE_CACHE) return;
   // A warm init must not outlive the runtime that launched it.
   prctl(PR_SET_PDEATHSIG, 9);
   reply({ type: 'hello' });

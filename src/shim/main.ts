@@ -7,14 +7,21 @@
 import { InitLauncher } from '../init/launcher';
 import { parseFlags } from './flags';
 
-const flags = parseFlags(process.argv.slice(2));
-const launcher = new InitLauncher();
-launcher.prewarm();
+function main(): void {
+  if (process.env.TSSHIM_BUILD_CODE_CACHE) {
+    // Building the code cache (src/boot/boot.ts): load every module, run nothing.
+    require('./daemon');
+    return;
+  }
+  const flags = parseFlags(process.argv.slice(2));
+  const launcher = new InitLauncher();
+  launcher.prewarm();
+  const { runDaemon } = require('./daemon') as typeof import('./daemon');
+  runDaemon(flags, launcher).catch((err: Error) => {
+    process.stderr.write(`tsshim: ${err.stack ?? err.message}\n`);
+    launcher.dispose();
+    process.exit(1);
+  });
+}
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { runDaemon } = require('./daemon') as typeof import('./daemon');
-runDaemon(flags, launcher).catch((err: Error) => {
-  process.stderr.write(`tsshim: ${err.stack ?? err.message}\n`);
-  launcher.dispose();
-  process.exit(1);
-});
+main();
