@@ -34,7 +34,9 @@ export async function runDaemon(flags: ShimFlags, launcher: InitLauncher): Promi
   }
 
   const publisher = new Publisher(process.env.TTRPC_ADDRESS, namespace);
-  const tasks = new TaskManager(new Runtime(shimRoot(namespace)), launcher, eventListener(publisher));
+  // -id is the group id: a shim started for one container has its id.
+  const grouped = flags.values.id !== undefined && flags.values.group === 'true';
+  const tasks = new TaskManager(new Runtime(shimRoot(namespace)), launcher, eventListener(publisher), grouped);
   startReaper((e) => tasks.onExit(e.pid, e.status));
 
   const server = new Server({ onError: (err) => log.warn(`ttrpc: ${err.message}`) });

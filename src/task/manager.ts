@@ -67,6 +67,8 @@ export class TaskManager {
     readonly runtime: Runtime,
     private readonly launcher: InitLauncher,
     private readonly listener: TaskListener,
+    /** A shim serving a group keeps an init warm for the group's next create. */
+    private readonly keepWarm = false,
   ) {}
 
   get size(): number {
@@ -91,6 +93,7 @@ export class TaskManager {
       fifos.prepare();
       const container = await this.runtime.create(req.id, req.bundle, { launcher: this.launcher, stdio: fifos.paths });
       fifos.settle();
+      if (this.keepWarm) this.launcher.prewarm();
       const task = new Task(req, container, new Process(req.id, container.pid), fifos, mounted);
       this.tasks.set(req.id, task);
       this.listener.created(task);
