@@ -48,6 +48,7 @@ install: build
 
 bench: build
 	@scripts/bench.sh
+	@SHARED=1 scripts/bench.sh
 
 # Stops every private containerd this checkout started, then removes build output.
 clean:
