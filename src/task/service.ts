@@ -5,6 +5,7 @@ import type { Handler } from '../ttrpc/server';
 import { toTtrpcError, unimplemented } from './errors';
 import type { TaskManager } from './manager';
 import type { ExitInfo } from './process';
+import { decodeRuntimeOptions } from './runtime-options';
 
 const v2 = containerd.task.v2;
 const Status = containerd.v1.types.Status;
@@ -64,6 +65,7 @@ export function taskHandlers(tasks: TaskManager, shim: ShimControl): Record<stri
   };
   return {
     Create: rpc(v2.CreateTaskRequest, v2.CreateTaskResponse, async (r) => {
+      decodeRuntimeOptions(r.options);
       const task = await tasks.create({
         id: r.id,
         bundle: r.bundle,
