@@ -117,10 +117,6 @@ export class InitLauncher {
     this.warm = null;
   }
 
-  get warmPid(): number | null {
-    return this.warm?.pid ?? null;
-  }
-
   private spawn(pidns: PidNamespace): InitHandle {
     const [reqRead, reqWrite] = pipe(O_CLOEXEC);
     const [repRead, repWrite] = pipe(O_CLOEXEC);

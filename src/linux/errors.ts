@@ -25,10 +25,7 @@ export function check(ret: number, syscall: string, subject?: string): number {
   return ret;
 }
 
-export const ENOENT = constants.errno.ENOENT;
 export const ESRCH = constants.errno.ESRCH;
 export const EINTR = constants.errno.EINTR;
 export const EAGAIN = constants.errno.EAGAIN;
-export const EBUSY = constants.errno.EBUSY;
-export const EINVAL = constants.errno.EINVAL;
 export const ECHILD = constants.errno.ECHILD;

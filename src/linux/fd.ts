@@ -2,7 +2,7 @@
 // thread-pool round trip, O_PATH handles, flag changes, dup2 and mkfifo/mknod.
 import { c, errno } from './libc';
 import { check, SyscallError, EAGAIN } from './errors';
-import { F_GETFD, F_GETFL, F_SETFD, F_SETFL, FD_CLOEXEC, O_NONBLOCK } from './constants';
+import { F_GETFL, F_SETFL, O_NONBLOCK } from './constants';
 
 export function open(path: string, flags: number, mode = 0o644): number {
   return check(c.open(path, flags, 'uint32_t', mode), 'open', path);
@@ -31,11 +31,6 @@ export function setNonBlocking(fd: number, on: boolean): void {
   const flags = check(c.fcntl(fd, F_GETFL, 'int', 0), 'fcntl(F_GETFL)');
   const next = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
   check(c.fcntl(fd, F_SETFL, 'int', next), 'fcntl(F_SETFL)');
-}
-
-export function setCloseOnExec(fd: number, on: boolean): void {
-  const flags = check(c.fcntl(fd, F_GETFD, 'int', 0), 'fcntl(F_GETFD)');
-  check(c.fcntl(fd, F_SETFD, 'int', on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC), 'fcntl(F_SETFD)');
 }
 
 export function dup2(oldfd: number, newfd: number): void {

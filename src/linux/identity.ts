@@ -48,8 +48,6 @@ export function capset(effective: bigint, permitted: bigint, inheritable: bigint
   check(Number(c.syscall(SYS_capset, 'void *', header, 'void *', data)), 'capset');
 }
 
-export const RLIMIT_INFINITY = 0xffffffffffffffffn;
-
 export function setrlimit(resource: number, soft: bigint, hard: bigint): void {
   check(c.setrlimit(resource, [soft, hard]), 'setrlimit', String(resource));
 }

@@ -37,7 +37,6 @@ export const c = {
   setdomainname: lib.func('int setdomainname(const char *name, size_t len)'),
   chdir: lib.func('int chdir(const char *path)'),
   fchdir: lib.func('int fchdir(int fd)'),
-  chroot: lib.func('int chroot(const char *path)'),
   umask: lib.func('int umask(int mask)'),
   setresuid: lib.func('int setresuid(int ruid, int euid, int suid)'),
   setresgid: lib.func('int setresgid(int rgid, int egid, int sgid)'),

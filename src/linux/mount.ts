@@ -23,10 +23,6 @@ export function chdir(path: string): void {
   check(c.chdir(path), 'chdir', path);
 }
 
-export function chroot(path: string): void {
-  check(c.chroot(path), 'chroot', path);
-}
-
 export function fchdir(fd: number, what: string): void {
   check(c.fchdir(fd), 'fchdir', what);
 }

@@ -4,7 +4,7 @@
 // would steal their statuses, so the shim never uses child_process: every
 // child is made with posix_spawn and reaped by one waitpid(-1) loop.
 import { c, errno } from './libc';
-import { check, SyscallError, ECHILD, EINTR } from './errors';
+import { check, SyscallError, ECHILD, EINTR, ESRCH } from './errors';
 import { CLOSE_RANGE_CLOEXEC, F_DUPFD_CLOEXEC, PR_SET_CHILD_SUBREAPER, WNOHANG } from './constants';
 
 const POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -97,7 +97,7 @@ export function exitStatus(raw: number): number {
 /** kill(2); returns false when the process does not exist (ESRCH). */
 export function signal(pid: number, sig: number): boolean {
   if (c.kill(pid, sig) === 0) return true;
-  if (errno() === 3 /* ESRCH */) return false;
+  if (errno() === ESRCH) return false;
   throw new SyscallError('kill', errno(), String(pid));
 }
 

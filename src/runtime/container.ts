@@ -87,7 +87,7 @@ export class Container {
       if (data && data.length === 1) return;
       const stat = readProcStat(this.state.initPid);
       if (!stat || stat.state === 'Z' || stat.startTime !== this.state.initStartTime) {
-        throw new RuntimeError('failed-precondition', 'cannot start a container that has stopped');
+        throw failedPrecondition('cannot start a container that has stopped');
       }
       await new Promise((r) => (attempt < 20 ? setImmediate(r) : setTimeout(r, Math.min(attempt - 19, 20))));
     }

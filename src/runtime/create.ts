@@ -11,7 +11,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { mkfifo } from '../linux/fd';
 import { signal } from '../linux/process';
 import { readProcStat } from '../linux/procfs';
-import { loadSpec, SpecError } from '../oci/load';
+import { loadSpec } from '../oci/load';
 import { planNamespaces, NAMESPACE_FILES } from '../namespaces/plan';
 import { createManager, resolveCgroupPath } from '../cgroups/manager';
 import type { InitLauncher, PidNamespace } from '../init/launcher';
@@ -34,8 +34,7 @@ export async function createContainer(root: string, id: string, bundle: string, 
     spec = loadSpec(bundle);
     plan = planNamespaces(spec.linux?.namespaces);
   } catch (err) {
-    if (err instanceof SpecError || err instanceof Error) throw invalidArgument((err as Error).message);
-    throw err;
+    throw invalidArgument((err as Error).message);
   }
   const stateDir = join(root, id);
   try {

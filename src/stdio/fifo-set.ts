@@ -16,7 +16,7 @@ export class FifoSet {
   private outputs: number[] = [];
   private temporary: number[] = [];
 
-  constructor(readonly stdin: string, readonly stdout: string, readonly stderr: string, readonly terminal: boolean) {
+  constructor(readonly stdin: string, readonly stdout: string, readonly stderr: string) {
     const unsupported = [stdin, stdout, stderr].find((p) => /^[a-z][a-z0-9+.-]*:/i.test(p));
     if (unsupported) throw new Error(`stdio ${unsupported}: only FIFO paths are supported yet (binary:// and file:// are not)`);
   }

@@ -89,7 +89,7 @@ export class TaskManager {
         mountSnapshot(req.rootfs, rootfs);
         mounted = true;
       }
-      fifos = new FifoSet(req.stdin, req.stdout, req.stderr, req.terminal);
+      fifos = new FifoSet(req.stdin, req.stdout, req.stderr);
       fifos.prepare();
       const container = await this.runtime.create(req.id, req.bundle, { launcher: this.launcher, stdio: fifos.paths });
       fifos.settle();
@@ -123,15 +123,15 @@ export class TaskManager {
     init.starting = true;
     try {
       await task.container.start();
-      init.status = init.exit ? 'stopped' : 'running';
+      init.status = 'running';
       this.listener.started(task);
     } finally {
+      // An exit seen while Start ran is delivered now: after TaskStart when
+      // the start succeeded, and in any case so that Wait returns.
       init.starting = false;
-    }
-    const pending = init.pendingExit;
-    if (pending) {
+      const pending = init.pendingExit;
       init.pendingExit = null;
-      this.finishExit(task, pending);
+      if (pending) this.finishExit(task, pending);
     }
     return task;
   }
